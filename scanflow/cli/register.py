@@ -1,0 +1,1 @@
+"""scanflow CLI: register commands."""
