@@ -53,7 +53,7 @@ class PdfInputSettings:
 class TaggingSettings:
     """Register matching."""
 
-    accept_threshold: float = 0.85
+    accept_threshold: float = 0.9
 
 
 @dataclass(frozen=True)
@@ -82,7 +82,7 @@ _RANGES: dict[tuple[str, str], tuple[float, float]] = {
     ("image", "orientation_min_confidence"): (0, 1),
     ("ocr", "psm"): (0, 13),
     ("ocr", "timeout_seconds"): (5, 3600),
-    ("tagging", "accept_threshold"): (0.5, 1.0),
+    ("tagging", "accept_threshold"): (0.55, 1.0),
 }
 _SECTIONS = {
     "image": ImageSettings,
