@@ -5,15 +5,18 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select
 
-from scanflow import imaging
+from scanflow import imaging, tagging
 from scanflow.config import Profile
 from scanflow.pages import PageResult
+from scanflow.register.keys import number_key
 from scanflow.store.db import Database
 from scanflow.store.models import RegisterCase
+from scanflow.tagging.text import fold
 
 COVER_PREFIX = "scanflow:hoso/"
+MAX_CANDIDATES = 50
 DUPLICATE_DISTANCE = 6  # fingerprint bits; see imaging.metrics for how the two classes separate
 
 TYPE_NAMES = {
@@ -40,6 +43,7 @@ class CaseRef:
     ma_ho_so: str
     don_vi: str | None
     year: int | None
+    loai: str | None = None
 
 
 @dataclass
@@ -116,8 +120,8 @@ def _case_ref(database: Database, code: str) -> CaseRef:
     with database.session() as session:
         row = session.get(RegisterCase, code)
         if row is None:
-            return CaseRef(code, None, None)
-        return CaseRef(row.ma_ho_so, row.don_vi, row.year)
+            return CaseRef(code, None, None, None)
+        return CaseRef(row.ma_ho_so, row.don_vi, row.year, row.loai)
 
 
 def register_size(database: Database) -> int:
@@ -125,14 +129,113 @@ def register_size(database: Database) -> int:
         return session.scalar(select(func.count()).select_from(RegisterCase)) or 0
 
 
+def _as_tagging_case(row: RegisterCase) -> tagging.RegisterCase:
+    return tagging.RegisterCase(
+        ma_ho_so=row.ma_ho_so,
+        so_qd_tha=row.so_qd_tha,
+        ngay_qd_tha=row.ngay_qd_tha,
+        so_ban_an=row.so_ban_an,
+        ngay_ban_an=row.ngay_ban_an,
+        toa_an=row.toa_an,
+        nguoi_phai_thi_hanh=row.nguoi_phai_thi_hanh,
+        nguoi_duoc_thi_hanh=row.nguoi_duoc_thi_hanh,
+        loai=row.loai,
+        don_vi=row.don_vi,
+        trang_thai=row.trang_thai,
+        ngay_cap_nhat=row.ngay_cap_nhat,
+    )
+
+
+def fetch_candidates(database: Database, fields: tagging.DossierFields) -> list[RegisterCase]:
+    """Register rows that could be this dossier's case: same QĐTHA or judgment number, else same party names.
+
+    Index lookups on the normalised keys the register import stores (scanflow.register.keys); decoys
+    sharing a name come along on purpose, match_case() tells them apart.
+    """
+    year = fields.ngay_qd_tha.year if fields.ngay_qd_tha else None
+    qd_keys = {k for n in fields.so_qd_tha if (k := number_key(n, year))}
+    qd_numbers = {n.number for n in fields.so_qd_tha}
+    ban_an_keys = {k for n in fields.so_ban_an if (k := number_key(n, None))}
+    conditions = []
+    if qd_keys:
+        conditions.append(RegisterCase.qd_key.in_(qd_keys))
+    for number in qd_numbers:  # the year may be misread: any year of the same running number
+        conditions.append(and_(RegisterCase.qd_key >= f"{number}/", RegisterCase.qd_key < f"{number}/~"))
+    if ban_an_keys:
+        conditions.append(RegisterCase.ban_an_key.in_(ban_an_keys))
+    rows: dict[str, RegisterCase] = {}
+    with database.session() as session:
+        if conditions:
+            for row in session.scalars(select(RegisterCase).where(or_(*conditions)).limit(MAX_CANDIDATES)):
+                rows[row.ma_ho_so] = row
+        names = {fold(n) for n in fields.nguoi_phai_thi_hanh + fields.nguoi_duoc_thi_hanh if n}
+        if len(rows) < 2 and names:
+            by_name = or_(*(RegisterCase.names_folded.contains(name) for name in sorted(names)[:4]))
+            for row in session.scalars(select(RegisterCase).where(by_name).limit(MAX_CANDIDATES)):
+                rows.setdefault(row.ma_ho_so, row)
+        session.expunge_all()
+    return list(rows.values())
+
+
+def _plan(pages: list[PageResult], fields: tagging.DocumentFields) -> DocumentPlan:
+    extra = {
+        "title": fields.title,
+        "type_score": round(fields.type_score, 3),
+        "debtors": list(fields.debtors),
+        "creditors": list(fields.creditors),
+        "amounts": list(fields.amounts),
+        "judgment_ref": fields.judgment_ref.canonical if fields.judgment_ref else None,
+        "qd_tha_ref": fields.qd_tha_ref.canonical if fields.qd_tha_ref else None,
+        "court": fields.court,
+        "loai": fields.loai,
+    }
+    return DocumentPlan(
+        pages=pages,
+        type=fields.type,
+        number=fields.number.canonical if fields.number else None,
+        date=fields.date,
+        issuer=fields.issuer,
+        summary=fields.summary,
+        fields={k: v for k, v in extra.items() if v not in (None, [], "")},
+    )
+
+
 def tag_dossier(results: list[PageResult], database: Database, profile: Profile) -> TagResult:
-    """Split the dossier's pages into documents and decide its case."""
+    """Split the dossier's pages into documents, read their fields, order them and decide the case.
+
+    A QR cover sheet on the first page decides the case exactly. Otherwise the register decides through
+    match_case(): at or above the profile's accept threshold the dossier is archived under the case,
+    below it waits for review with its candidates. With an empty register there is nothing to match:
+    the dossier is archived without a case.
+    """
     cover = next((code for r in results[:1] if (code := cover_code(r))), None)
     content = [r for r in results if not r.blank and cover_code(r) is None]
     kept = content if profile.image.blank_pages == "drop" else [r for r in results if cover_code(r) is None]
-    documents = [DocumentPlan(pages=kept)] if kept else []
-    tags = TagResult(documents=documents, duplicates=find_duplicates(content))
+    tags = TagResult(documents=[], duplicates=find_duplicates(content))
+    if not kept:
+        return tags
+    groups = tagging.split_documents([r.text for r in kept])
+    fields = [tagging.extract_fields("\n\n".join(kept[i].text for i in group)) for group in groups]
+    dossier_fields = tagging.DossierFields.from_documents(fields)
+
     if cover is not None:
         tags.case = _case_ref(database, cover)
-        tags.confidence, tags.method = 1.0, "qr"
+        tags.confidence, tags.method, tags.decision = 1.0, "qr", "archived"
+    elif register_size(database) > 0:
+        candidates = fetch_candidates(database, dossier_fields)
+        match = tagging.match_case(
+            dossier_fields, [_as_tagging_case(c) for c in candidates], accept=profile.tagging.accept_threshold
+        )
+        tags.confidence, tags.method, tags.decision = match.confidence, "auto", match.decision
+        tags.detail = {
+            "candidates": [
+                {"ma_ho_so": c.ma_ho_so, "score": round(c.score, 4), "reasons": c.reasons} for c in match.candidates[:5]
+            ]
+        }
+        if match.case is not None and match.decision == "archived":
+            tags.case = _case_ref(database, match.case)
+
+    loai = (tags.case.loai if tags.case else None) or dossier_fields.loai or "chu_dong"
+    order = tagging.filing_order(fields, loai if loai in ("chu_dong", "theo_yeu_cau") else "chu_dong")
+    tags.documents = [_plan([kept[i] for i in groups[index]], fields[index]) for index in order]
     return tags

@@ -151,10 +151,10 @@ def process_page(task: PageTask) -> PageResult:
         lap("orient")
 
         clean_mode = "bw" if mode == "bw" else ("color" if pixels.ndim == 3 else "gray")
-        shown = imaging.clean_page(pixels, mode=clean_mode) if task.image.clean else pixels
+        shown = imaging.clean_page(pixels, mode=clean_mode, dpi=result.dpi) if task.image.clean else pixels
         ocr_gray = imaging.to_gray(shown) if shown.ndim == 3 else shown
         if clean_mode == "bw" and task.image.clean:
-            ocr_gray = imaging.clean_page(gray, mode="gray")
+            ocr_gray = imaging.clean_page(gray, mode="gray", dpi=result.dpi)
         lap("clean")
 
         blank = imaging.blank_score(ocr_gray)

@@ -17,8 +17,9 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from scanflow import __version__
+from scanflow import __version__, danhmuc
 from scanflow.config import Profile, Settings
+from scanflow.documents import TYPE_NAMES, DocumentPlan, TagResult, tag_dossier
 from scanflow.errors import InputError, OutputError, ScanflowError
 from scanflow.intake.sources import SourceFile, inspect_input, sha256_file
 from scanflow.ocr import tesseract
@@ -28,7 +29,6 @@ from scanflow.pdf.validate import check_pdfa
 from scanflow.pdf.xmp import XmpData
 from scanflow.store.db import Database
 from scanflow.store.models import Batch, Document, Dossier, DossierStatus, Original, Page
-from scanflow.documents import DocumentPlan, TagResult, tag_dossier
 
 UNASSIGNED_DIR = "_chua_xac_dinh"  # chưa xác định: dossiers not yet tied to a register case
 PRODUCER = f"scanflow {__version__}"
@@ -123,8 +123,20 @@ def store_master(source: Path, sha256: str, kind: str, originals_dir: Path) -> P
 
 
 def _safe_segment(text: str | None, fallback: str) -> str:
+    """A folder-name-safe form of TEXT: letters (Vietnamese kept), digits, - _ . ; runs of dashes collapsed."""
     cleaned = "".join(ch if ch.isalnum() or ch in "-_." else "-" for ch in (text or "").strip())
+    while "--" in cleaned:
+        cleaned = cleaned.replace("--", "-")
     return cleaned.strip("-.") or fallback
+
+
+def unit_folder(don_vi: str | None) -> str:
+    """The archive folder of a unit: its code when the register writes "<code> <name>", else the name."""
+    value = (don_vi or "").strip()
+    head = value.split(" ", 1)[0]
+    if " " in value and head.replace("-", "").isalnum() and head.upper() == head and any(c.isalpha() for c in head):
+        return _safe_segment(head, "khong-don-vi")
+    return _safe_segment(value, "khong-don-vi")
 
 
 class Pipeline:
@@ -261,7 +273,9 @@ class Pipeline:
 
     # -- the run -----------------------------------------------------------------------------------
 
-    def run(self, specs: list[InputSpec], inspected: dict[int, list[SourceFile] | Outcome] | None = None) -> Iterator[Outcome]:
+    def run(
+        self, specs: list[InputSpec], inspected: dict[int, list[SourceFile] | Outcome] | None = None
+    ) -> Iterator[Outcome]:
         """Process SPECS in order, yielding one Outcome per input as soon as it is finished."""
         tesseract.require_languages(self.profile.ocr.languages)
         self.batch_id = self._start_batch(specs[0].station if specs else None)
@@ -316,8 +330,9 @@ class Pipeline:
             dossier = session.get(Dossier, prepared.dossier_id)
             dossier.status = DossierStatus.quarantined
             dossier.error = error
-        return Outcome(input=prepared.spec.given, status=DossierStatus.quarantined, error=error,
-                       dossier_id=prepared.dossier_id)
+        return Outcome(
+            input=prepared.spec.given, status=DossierStatus.quarantined, error=error, dossier_id=prepared.dossier_id
+        )
 
     # -- finishing one dossier --------------------------------------------------------------------
 
@@ -346,8 +361,7 @@ class Pipeline:
                 ordinal = first_ordinal + offset
                 dest = archive_root / out_dir / f"{stem}.{ordinal:03d}.pdf"
                 pages = [
-                    PdfPage(r.image_path, r.encoding, r.width, r.height, r.dpi, r.color, r.words)
-                    for r in plan.pages
+                    PdfPage(r.image_path, r.encoding, r.width, r.height, r.dpi, r.color, r.words) for r in plan.pages
                 ]
                 meta = self._xmp(plan, tags, ordinal, created, prepared.master_names)
                 tmp = write_pdfa(pages, meta, dest, tmp_dir)
@@ -359,6 +373,7 @@ class Pipeline:
         finally:
             for _, _, tmp, _ in written:
                 tmp.unlink(missing_ok=True)
+        self.write_danh_muc(prepared.dossier_id, archive_root / out_dir, stem)
         status = DossierStatus.archived if tags.decision == "archived" else DossierStatus.needs_review
         return Outcome(
             input=prepared.spec.given,
@@ -371,6 +386,29 @@ class Pipeline:
             dossier_id=prepared.dossier_id,
         )
 
+    def write_danh_muc(self, dossier_id: int, folder: Path, stem: str) -> None:
+        """(Re)write the Danh mục of the dossier's case — every archived part of it — or of the dossier alone."""
+        with self.db.session() as session:
+            dossier = session.get(Dossier, dossier_id)
+            query = select(Document).join(Dossier, Dossier.id == Document.dossier_id).order_by(Document.ordinal)
+            if dossier.ma_ho_so and dossier.status == DossierStatus.archived:
+                query = query.where(Dossier.ma_ho_so == dossier.ma_ho_so, Dossier.status == DossierStatus.archived)
+            else:
+                query = query.where(Dossier.id == dossier_id)
+            entries = [
+                danhmuc.Entry(
+                    ordinal=d.ordinal,
+                    type_name=d.title or TYPE_NAMES.get(d.type, d.type),
+                    number=d.number,
+                    date=d.date.strftime("%d/%m/%Y") if d.date else None,
+                    issuer=d.issuer,
+                    summary=d.summary,
+                    pages=d.page_count,
+                )
+                for d in session.scalars(query)
+            ]
+        danhmuc.write(folder, stem, entries)
+
     def _placement(self, session, tags: TagResult, dossier_id: int) -> tuple[Path, str, int]:
         """Folder under archive/, file-name stem and first ordinal for the dossier's documents."""
         case = tags.case
@@ -379,13 +417,17 @@ class Pipeline:
         existing = session.scalars(
             select(Document.ordinal)
             .join(Dossier, Dossier.id == Document.dossier_id)
-            .where(Dossier.ma_ho_so == case.ma_ho_so, Dossier.status == DossierStatus.archived, Dossier.id != dossier_id)
+            .where(
+                Dossier.ma_ho_so == case.ma_ho_so, Dossier.status == DossierStatus.archived, Dossier.id != dossier_id
+            )
         ).all()
-        folder = Path(_safe_segment(case.don_vi, "khong-don-vi")) / str(case.year or "khong-nam")
+        folder = Path(unit_folder(case.don_vi)) / str(case.year or "khong-nam")
         stem = _safe_segment(case.ma_ho_so, "hs")
         return folder / stem, stem, max(existing, default=0) + 1
 
-    def _xmp(self, plan: DocumentPlan, tags: TagResult, ordinal: int, created: dt.datetime, sources: list[str]) -> XmpData:
+    def _xmp(
+        self, plan: DocumentPlan, tags: TagResult, ordinal: int, created: dt.datetime, sources: list[str]
+    ) -> XmpData:
         case = tags.case
         title = plan.title_for_xmp(case.ma_ho_so if case else None, ordinal)
         extra: dict[str, str | int] = {

@@ -61,18 +61,21 @@ def alembic_config(engine: Engine) -> Config:
 def upgrade(engine: Engine) -> None:
     """Bring the schema to the newest migration (idempotent)."""
     try:
-        command.upgrade(alembic_config(engine), "head")
+        command.upgrade(alembic_config(engine), "heads")
     except SQLAlchemyError as exc:
         raise DatabaseError(f"cannot migrate database {redact(str(engine.url))}: {exc}") from None
 
 
 def current_revision(engine: Engine) -> str | None:
+    """The database's schema revision(s), comma-separated; None for an empty database."""
     with engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()
+        heads = MigrationContext.configure(conn).get_current_heads()
+    return ",".join(sorted(heads)) or None
 
 
 def head_revision() -> str | None:
-    return ScriptDirectory(str(MIGRATIONS)).get_current_head()
+    """The newest revision(s) this scanflow knows."""
+    return ",".join(sorted(ScriptDirectory(str(MIGRATIONS)).get_heads())) or None
 
 
 def check_schema(engine: Engine) -> None:
