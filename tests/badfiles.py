@@ -22,7 +22,9 @@ def png_bomb(path: Path, width: int = 40000, height: int = 40000) -> Path:
     row = b"\x00" * (1 + (width + 7) // 8)
     parts = [comp.compress(row) for _ in range(height)]
     parts.append(comp.flush())
-    path.write_bytes(b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", ihdr) + _chunk(b"IDAT", b"".join(parts)) + _chunk(b"IEND", b""))
+    path.write_bytes(
+        b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", ihdr) + _chunk(b"IDAT", b"".join(parts)) + _chunk(b"IEND", b"")
+    )
     return path
 
 

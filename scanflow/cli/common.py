@@ -67,5 +67,3 @@ def main_callback(
     ] = False,
 ) -> None:
     """scanflow: scans → Vietnamese searchable PDF/A-2b, tagged against the case register."""
-
-

@@ -114,7 +114,9 @@ def process(
     if not json_out:
         elapsed = time.perf_counter() - started
         rate = done_pages / elapsed * 60 if elapsed > 0 else 0
-        typer.echo(f"{len(specs)} hồ sơ, {done_pages} trang trong {elapsed:.1f} s ({rate:.0f} trang/phút); "
-                   f"{failed} lỗi. Lưu trữ: {settings.dir('archive')}")
+        typer.echo(
+            f"{len(specs)} hồ sơ, {done_pages} trang trong {elapsed:.1f} s ({rate:.0f} trang/phút); "
+            f"{failed} lỗi. Lưu trữ: {settings.dir('archive')}"
+        )
     if failed:
         raise typer.Exit(int(ExitCode.input_failed))

@@ -254,7 +254,9 @@ def decode_page(path: Path, kind: str, index: int, dpi: float) -> np.ndarray:
     except InputError:
         raise
     except (OSError, SyntaxError, ValueError, EOFError, pikepdf.PdfError) as exc:
-        raise InputError(f"{path.name}: page {index + 1} cannot be decoded (corrupt or truncated: {_short(exc)})") from None
+        raise InputError(
+            f"{path.name}: page {index + 1} cannot be decoded (corrupt or truncated: {_short(exc)})"
+        ) from None
 
 
 def _decode_pdf_page(path: Path, index: int, dpi: float) -> np.ndarray:

@@ -85,7 +85,9 @@ def require_languages(languages: tuple[str, ...] | list[str]) -> None:
     missing = [lang for lang in languages if lang not in info.languages]
     if missing:
         packages = " ".join(f"tesseract-ocr-{lang}" for lang in missing)
-        raise MissingDependencyError(f"Tesseract language(s) {', '.join(missing)} not installed: apt-get install {packages}")
+        raise MissingDependencyError(
+            f"Tesseract language(s) {', '.join(missing)} not installed: apt-get install {packages}"
+        )
 
 
 def _run(args: list[str], timeout: int) -> str:

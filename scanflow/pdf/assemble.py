@@ -64,7 +64,9 @@ class _Resources:
                 Type=Name.Font,
                 Subtype=Name.CIDFontType2,
                 BaseFont=Name("/" + glyphless.FONT_NAME),
-                CIDSystemInfo=Dictionary(Registry=pikepdf.String("Adobe"), Ordering=pikepdf.String("Identity"), Supplement=0),
+                CIDSystemInfo=Dictionary(
+                    Registry=pikepdf.String("Adobe"), Ordering=pikepdf.String("Identity"), Supplement=0
+                ),
                 FontDescriptor=descriptor,
                 DW=glyphless.ADVANCE,
                 CIDToGIDMap=pdf.make_indirect(Stream(pdf, glyphless.cid_to_gid_map())),
