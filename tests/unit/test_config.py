@@ -10,7 +10,8 @@ from scanflow.errors import ConfigError
 
 def test_bundled_profiles_load() -> None:
     thads = load_profile("thads")
-    assert thads.ocr.languages == ("vie", "eng")
+    assert thads.ocr.languages == ("vie",)
+    assert load_profile("thads-song-ngu").ocr.languages == ("vie", "eng")
     assert thads.image.mode == "auto"
     bw = load_profile("bw-bulk")
     assert bw.image.mode == "bw"
