@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from rapidfuzz import fuzz
 from sqlalchemy import and_, func, or_, select
 
 from scanflow import imaging, tagging
@@ -17,7 +18,9 @@ from scanflow.tagging.text import fold
 
 COVER_PREFIX = "scanflow:hoso/"
 MAX_CANDIDATES = 50
-DUPLICATE_DISTANCE = 6  # fingerprint bits; see imaging.metrics for how the two classes separate
+DUPLICATE_DISTANCE = 4  # fingerprint bits, for pages with too little text to compare
+MIN_TEXT_FOR_COMPARISON = 80  # characters
+SAME_TEXT_RATIO = 90  # rapidfuzz ratio: re-read noise stays above, a different page of one template below
 
 TYPE_NAMES = {
     "qd_tha": "Quyết định thi hành án",
@@ -101,18 +104,27 @@ def cover_code(result: PageResult) -> str | None:
     return None
 
 
+def _same_sheet(a: PageResult, b: PageResult) -> bool:
+    """Whether two pages are the same sheet fed twice.
+
+    Pages with text compare by what was read (two pages of one template share their layout but not their
+    words); pages with little text fall back to the image fingerprint.
+    """
+    if len(a.text) >= MIN_TEXT_FOR_COMPARISON and len(b.text) >= MIN_TEXT_FOR_COMPARISON:
+        return fuzz.ratio(a.text, b.text) >= SAME_TEXT_RATIO
+    if a.fingerprint is None or b.fingerprint is None:
+        return False
+    return imaging.fingerprint_distance(a.fingerprint, b.fingerprint) <= DUPLICATE_DISTANCE
+
+
 def find_duplicates(pages: list[PageResult]) -> dict[int, int]:
     """Pages that are the same sheet fed twice: {seq: seq of its earlier twin}."""
     twins: dict[int, int] = {}
-    seen: list[PageResult] = []
-    for page in pages:
-        if page.fingerprint is None:
-            continue
-        for earlier in seen:
-            if imaging.fingerprint_distance(page.fingerprint, earlier.fingerprint) <= DUPLICATE_DISTANCE:
+    for index, page in enumerate(pages):
+        for earlier in pages[:index]:
+            if earlier.seq not in twins and _same_sheet(page, earlier):
                 twins[page.seq] = earlier.seq
                 break
-        seen.append(page)
     return twins
 
 

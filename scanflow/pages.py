@@ -157,11 +157,10 @@ def process_page(task: PageTask) -> PageResult:
             ocr_gray = imaging.clean_page(gray, mode="gray", dpi=result.dpi)
         lap("clean")
 
-        blank = imaging.blank_score(ocr_gray)
-        result.blank, result.ink_ratio = blank.is_blank, blank.ink_ratio
-        result.sharpness = imaging.sharpness(gray)
-        result.contrast = imaging.contrast(gray)
-        result.fingerprint = imaging.page_fingerprint(ocr_gray)
+        measures = imaging.measure_page(ocr_gray, gray)
+        result.blank, result.ink_ratio = measures.blank.is_blank, measures.blank.ink_ratio
+        result.sharpness, result.contrast = measures.sharpness, measures.contrast
+        result.fingerprint = measures.fingerprint
         result.qr = imaging.find_qr(ocr_gray)
         lap("measure")
         result.height, result.width = shown.shape[:2]

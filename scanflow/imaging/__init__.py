@@ -3,9 +3,11 @@
 from scanflow.imaging.clean import clean_page, to_gray
 from scanflow.imaging.metrics import (
     BlankResult,
+    PageMeasures,
     blank_score,
     contrast,
     fingerprint_distance,
+    measure_page,
     page_fingerprint,
     sharpness,
 )
@@ -16,6 +18,7 @@ from scanflow.imaging.skew import SkewResult, deskew, measure_skew
 __all__ = [
     "BlankResult",
     "OrientationResult",
+    "PageMeasures",
     "SkewResult",
     "blank_score",
     "clean_page",
@@ -25,6 +28,7 @@ __all__ = [
     "find_qr",
     "fingerprint_distance",
     "make_qr",
+    "measure_page",
     "measure_skew",
     "page_fingerprint",
     "rotate_orientation",

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from scanflow.imaging._prep import page_ink, shrink
+from scanflow.imaging._prep import PageInk, page_ink, shrink
 
 MEASURE_LONG_SIDE = 1000
 # At the ~137-dpi analysis size a letter is well over 30 px of ink; paper grain, speckles and JPEG
@@ -24,13 +24,13 @@ class BlankResult:
     ink_ratio: float  # share of the page covered by content ink (speckles, borders, fold lines excluded)
 
 
-def blank_score(gray: np.ndarray) -> BlankResult:
-    """Whether a grey page carries no content.
+def blank_score(gray: np.ndarray, ink: PageInk | None = None) -> BlankResult:
+    """Whether a grey page carries no content (INK: its page_ink(), when the caller has it already).
 
     Robust to paper noise, speckles, scanner-border remains and a fold line: only components of at least
     letter size count. A page with just a signature or one short line is not blank.
     """
-    ink = page_ink(gray).ink.astype(np.uint8)
+    ink = (ink or page_ink(gray)).ink.astype(np.uint8)
     count, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
     content = 0
     pieces = 0
@@ -61,17 +61,17 @@ def contrast(gray: np.ndarray) -> float:
     return round(float(high - low) / 255.0, 4)
 
 
-def page_fingerprint(gray: np.ndarray) -> int:
+def page_fingerprint(gray: np.ndarray, ink: PageInk | None = None) -> int:
     """A 64-bit difference hash of the ink layout inside its bounding box (unsigned).
 
     Shifts, small skew and noise change few bits; pages of different layout many. Pages of the same
     template can come close: compare their text too (scanflow.documents does).
     """
-    ink = page_ink(gray).ink
-    rows, cols = np.nonzero(ink)
+    mask = (ink or page_ink(gray)).ink
+    rows, cols = np.nonzero(mask)
     if rows.size == 0:
         return 0
-    box = ink[rows.min() : rows.max() + 1, cols.min() : cols.max() + 1].astype(np.float32)
+    box = mask[rows.min() : rows.max() + 1, cols.min() : cols.max() + 1].astype(np.float32)
     grid = cv2.resize(box, (9, 8), interpolation=cv2.INTER_AREA)
     bits = (grid[:, 1:] > grid[:, :-1]).flatten()
     value = 0
@@ -83,3 +83,25 @@ def page_fingerprint(gray: np.ndarray) -> int:
 def fingerprint_distance(a: int, b: int) -> int:
     """Number of differing bits between two fingerprints (signed or unsigned 64-bit)."""
     return ((a ^ b) & 0xFFFFFFFFFFFFFFFF).bit_count()
+
+
+@dataclass(frozen=True)
+class PageMeasures:
+    blank: BlankResult
+    sharpness: float
+    contrast: float
+    fingerprint: int
+
+
+def measure_page(cleaned: np.ndarray, original: np.ndarray) -> PageMeasures:
+    """Every measurement of one page, sharing the ink analysis: blank and fingerprint on the CLEANED grey
+    page, sharpness and contrast on the ORIGINAL grey page (what the scanner delivered)."""
+    ink = page_ink(cleaned)
+    small = _small(original)
+    low, high = np.percentile(small, (5, 95))
+    return PageMeasures(
+        blank=blank_score(cleaned, ink),
+        sharpness=round(float(cv2.Laplacian(small, cv2.CV_64F).var()), 2),
+        contrast=round(float(high - low) / 255.0, 4),
+        fingerprint=page_fingerprint(cleaned, ink),
+    )
