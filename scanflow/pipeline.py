@@ -27,6 +27,8 @@ from scanflow.pages import PageResult, PageTask
 from scanflow.pdf.assemble import PdfPage, fsync_dir, publish, write_pdfa
 from scanflow.pdf.validate import check_pdfa
 from scanflow.pdf.xmp import XmpData
+from scanflow.quality.refresh import refresh_dossier
+from scanflow.search import index_dossier
 from scanflow.store.db import Database
 from scanflow.store.models import Batch, Document, Dossier, DossierStatus, Original, Page
 
@@ -536,6 +538,9 @@ class Pipeline:
             dossier.seconds = round(time.perf_counter() - prepared.started, 3)
             dossier.archived_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
             session.flush()
+            # Search index and quality counters commit (or roll back) together with the rows.
+            index_dossier(session, dossier.id)
+            refresh_dossier(session, dossier.id, home=self.settings.home)
             for _, _, tmp, dest in written:
                 os.chmod(tmp, 0o644)
                 publish(tmp, dest)
