@@ -49,7 +49,7 @@ def main() -> None:
         subprocess.run([scanflow, "init"], check=True, env=env, stdout=subprocess.DEVNULL)
         subprocess.run([scanflow, "register", "import", str(gen / "register.csv")], check=True, env=env,
                        stdout=subprocess.DEVNULL)  # fmt: skip
-        inputs = [str(gen / d["inputs"][0]) for d in truth["dossiers"]]
+        inputs = [str((gen / d["inputs"][0]).parent) for d in truth["dossiers"]]  # one folder per dossier
         started = time.perf_counter()
         done = subprocess.run([scanflow, "process", "--json", *inputs], env=env, capture_output=True, text=True)
         elapsed = time.perf_counter() - started

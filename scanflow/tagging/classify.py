@@ -63,6 +63,20 @@ _UNTITLED_PHRASES: tuple[tuple[DocType, str], ...] = (
 )
 
 
+# Type codes that open the symbol of a numbered document (Decree 30/2020/NĐ-CP); letters carry none.
+_TYPE_CODES = {"QD", "TB", "BB", "KH", "GM", "HD", "BC", "NQ", "CT", "TTR", "GB", "GTT", "PT", "PC", "BL"}
+_OWN_NUMBER = re.compile(r"^\s*s[oố]\s*[:.]?\s*\d{1,6}\s*[/l|]\s*([A-Za-zĐđ]+)", re.IGNORECASE)
+
+
+def _is_letter_number(lines: list[str]) -> bool:
+    """Whether the document's own "Số:" line has a symbol that starts with an issuer, not a type code."""
+    for line in lines:
+        match = _OWN_NUMBER.match(line)
+        if match:
+            return fold(match.group(1)).upper() not in _TYPE_CODES
+    return False
+
+
 def _contains(text: str, phrase: str) -> bool:
     return re.search(rf"\b{re.escape(phrase)}\b", text) is not None
 
@@ -149,6 +163,8 @@ def classify(text: str) -> tuple[DocType, float]:
     top = re.split(r"\bcan cu\b", top, maxsplit=1)[0]
     if any(_LETTER_SUBJECT.match(fold(line)) for line in lines[:12]):
         return "khac", 0.6  # a letter (công văn) carries "V/v …" under its number and no title
+    if _is_letter_number(lines[:12]):
+        return "khac", 0.5  # "Số: 25/CCTHADS-NV": a number without a type code is a letter's
     for code, phrase in _UNTITLED_PHRASES:
         score = _phrase_score(ocr_fold(phrase), top)
         if score:

@@ -19,7 +19,7 @@ def test_dossiers_are_matched_split_and_filed(home: Path, tmp_path: Path) -> Non
     truth = generate(tmp_path / "gen", n_dossiers=3, seed=5, dpi=200, difficulty="easy", pages_max=4, decoys=3)
     imported = run_scanflow("register", "import", str(tmp_path / "gen" / "register.csv"))
     assert imported.code == 0, imported.stderr
-    inputs = [str(tmp_path / "gen" / d["inputs"][0]) for d in truth["dossiers"]]
+    inputs = [str((tmp_path / "gen" / d["inputs"][0]).parent) for d in truth["dossiers"]]  # one folder each
 
     result = run_scanflow("process", "--json", *inputs)
 

@@ -100,3 +100,15 @@ def test_unknown_decision_is_khac() -> None:
 
 def test_empty_text() -> None:
     assert classify("") == ("khac", 0.2)
+
+
+def test_untitled_letter_whose_number_has_no_type_code_is_not_a_decision() -> None:
+    """A công văn citing "Quyết định thi hành án số …" in its body, its "V/v" line misread by OCR."""
+    text = (
+        "CỤC THADS TỈNH NGHỆ AN CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+        "CHI CỤC THI HÀNH ÁN DÂN SỰ Độc lập - Tự do - Hạnh phúc\n"
+        "Số: 25/CCTHADS-NV\n\nV4 cung cấp thông tin tài khoản\n\n"
+        "Nghi Lộc, ngày 20 tháng 01 năm 2025\n"
+        "Thực hiện Quyết định thi hành án số 357/QĐ-CCTHADS ngày 11/11/2024"
+    )
+    assert classify(text)[0] == "khac"
