@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import sys
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -28,7 +29,7 @@ class LocalExecutor:
 
     def _ensure_pool(self) -> ProcessPoolExecutor:
         if self._pool is None:
-            context = multiprocessing.get_context("forkserver")
+            context = multiprocessing.get_context("spawn" if sys.platform == "win32" else "forkserver")
             self._pool = ProcessPoolExecutor(self.workers, mp_context=context, initializer=_init_worker)
         return self._pool
 

@@ -182,6 +182,8 @@ def _finish_pdfa(pdf: Pdf, meta: XmpData) -> None:
 
 
 def fsync_dir(path: Path) -> None:
+    if os.name == "nt":
+        return  # NTFS cannot fsync a directory handle; the rename itself is journalled
     fd = os.open(path, os.O_RDONLY)
     try:
         os.fsync(fd)
