@@ -141,6 +141,12 @@ def unit_folder(don_vi: str | None) -> str:
     return _safe_segment(value, "khong-don-vi")
 
 
+def case_folder(ma_ho_so: str, don_vi: str | None, year: int | None) -> tuple[Path, str]:
+    """Folder under archive/ (<unit>/<year>/<ma_ho_so>) and file-name stem of a case's documents."""
+    stem = _safe_segment(ma_ho_so, "hs")
+    return Path(unit_folder(don_vi)) / str(year or "khong-nam") / stem, stem
+
+
 class Pipeline:
     """Turns inputs into archived dossiers for one batch; the executor runs the page step."""
 
@@ -423,9 +429,8 @@ class Pipeline:
                 Dossier.ma_ho_so == case.ma_ho_so, Dossier.status == DossierStatus.archived, Dossier.id != dossier_id
             )
         ).all()
-        folder = Path(unit_folder(case.don_vi)) / str(case.year or "khong-nam")
-        stem = _safe_segment(case.ma_ho_so, "hs")
-        return folder / stem, stem, max(existing, default=0) + 1
+        folder, stem = case_folder(case.ma_ho_so, case.don_vi, case.year)
+        return folder, stem, max(existing, default=0) + 1
 
     def _xmp(
         self, plan: DocumentPlan, tags: TagResult, ordinal: int, created: dt.datetime, sources: list[str]

@@ -1,14 +1,14 @@
 """quality: per-case criteria verdicts and reasons, duplicate-page resolutions, case re-checks, counter indexes
 
 Revision ID: 0004
-Revises: 0001
+Revises: 0002_watch
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0004"
-down_revision = "0001"
+down_revision = "0002_watch"
 branch_labels = None
 depends_on = None
 

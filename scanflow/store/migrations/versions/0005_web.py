@@ -1,7 +1,7 @@
 """dashboard: users, sessions, audit log, login failures; full-text index of page text
 
 Revision ID: 0005
-Revises: 0001
+Revises: 0004
 Create Date: 2026-11-23 14:00:00
 
 The full-text index depends on the database: SQLite gets an FTS5 table (rowid = page.id) with a trigger
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0005"
-down_revision = "0001"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 
