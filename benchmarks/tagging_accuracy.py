@@ -81,7 +81,8 @@ def main() -> None:
         print(f"wrong case      {wrong}")
         print(f"needs review    {review}")
         print(f"failed          {other}")
-        print(f"documents right type in right position {docs_right}/{docs_total} = {docs_right / max(1, docs_total):.1%}")
+        share = docs_right / max(1, docs_total)
+        print(f"documents right type in right position {docs_right}/{docs_total} = {share:.1%}")
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
