@@ -18,7 +18,7 @@ from scanflow.tagging.text import fold
 
 COVER_PREFIX = "scanflow:hoso/"
 MAX_CANDIDATES = 50
-DUPLICATE_DISTANCE = 4  # fingerprint bits, for pages with too little text to compare
+DUPLICATE_DISTANCE = imaging.metrics.NEAR_DUPLICATE_DISTANCE  # bits, for pages with too little text
 MIN_TEXT_FOR_COMPARISON = 80  # characters
 SAME_TEXT_RATIO = 90  # rapidfuzz ratio: re-read noise stays above, a different page of one template below
 

@@ -8,13 +8,13 @@ import cv2
 import numpy as np
 
 from scanflow.imaging import _prep
+from scanflow.imaging._prep import to_gray
 
 CleanMode = Literal["color", "gray", "bw"]
 
-# Paper is estimated on a point-sampled copy with this long side (A4 at 300 dpi: 1/8 scale, a pixel
-# ≈ 0.7 mm), with a closing over NORMALISE_KERNEL of those pixels (≈ 5 mm): wider than any text stroke or
-# stamp line, narrow enough to follow a lighting fall-off. Sampling, not averaging: the closing takes
-# the brightest samples anyway, and it is 40× cheaper on a colour page.
+# Paper is estimated (`_prep.bounded_background`) on a copy with this long side (A4: a pixel ≈ 0.7 mm),
+# with a closing over NORMALISE_KERNEL of those pixels (≈ 5 mm): wider than any text stroke or stamp
+# line, narrow enough to follow a lighting fall-off.
 NORMALISE_LONG_SIDE = 440
 NORMALISE_KERNEL = 7
 
@@ -34,30 +34,9 @@ SPECK_MAX_PIXELS_300DPI = 14.0
 SPECK_BLOCK_MM = 0.7
 
 
-def to_gray(img: np.ndarray) -> np.ndarray:
-    """Grey (H×W uint8) version of `img`: H×W is returned as is; H×W×3 is RGB, H×W×4 RGBA (alpha
-    ignored); H×W×1 is squeezed. Luma weights of ITU-R BT.601 (as OpenCV and Pillow use)."""
-    if img.ndim == 2:
-        return img
-    channels = img.shape[2]
-    if channels == 1:
-        return img[:, :, 0]
-    code = cv2.COLOR_RGB2GRAY if channels == 3 else cv2.COLOR_RGBA2GRAY
-    return cv2.cvtColor(img, code)
-
-
 def _normalise(img: np.ndarray) -> np.ndarray:
     """`img` (grey or RGB) divided by its paper estimate, per channel: paper → white, ink kept."""
-    h, w = img.shape[:2]
-    k = -(-max(h, w) // NORMALISE_LONG_SIDE)
-    small = cv2.resize(img, None, fx=1 / k, fy=1 / k, interpolation=cv2.INTER_LINEAR) if k > 1 else img
-    kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (NORMALISE_KERNEL, NORMALISE_KERNEL))
-    paper = cv2.blur(cv2.morphologyEx(small, cv2.MORPH_CLOSE, kernel), (NORMALISE_KERNEL, NORMALISE_KERNEL))
-    # Large dark areas (photos, black bars) are content, not paper: never divide by less than a share
-    # of the page's own paper level, so they stay dark instead of being flattened to white.
-    floor = _prep.MIN_PAPER_FRACTION * _prep.paper_level(to_gray(paper))
-    paper = np.maximum(paper, np.uint8(max(1, floor)))
-    paper = cv2.resize(paper, (w, h), interpolation=cv2.INTER_LINEAR)
+    paper = _prep.bounded_background(img, long_side=NORMALISE_LONG_SIDE, kernel=NORMALISE_KERNEL)
     return cv2.divide(img, paper, scale=255.0 * 255.0 / WHITE_POINT)
 
 
@@ -80,6 +59,7 @@ def _speck_blocks(ink: np.ndarray, dpi: float) -> tuple[np.ndarray, int]:
 
 
 def _whiten_blocks(img: np.ndarray, corners: np.ndarray, block: int) -> None:
+    """Paint the `block`-sized squares at `corners` (as from `_speck_blocks`) white, in place."""
     if len(corners) == 0:
         return
     offsets = np.arange(block)
@@ -88,9 +68,11 @@ def _whiten_blocks(img: np.ndarray, corners: np.ndarray, block: int) -> None:
     img[ys, xs] = 255
 
 
-def _whiten_borders(img: np.ndarray, gray: np.ndarray) -> None:
-    """Paint the dark scanner borders of the page (found on `gray`, the page before cleaning) white."""
-    border = _prep.page_ink(gray).border
+def _whiten_borders(img: np.ndarray, normalised_gray: np.ndarray) -> None:
+    """Paint the dark scanner borders white, found on the grey of the normalised page (paper = 255, so
+    ink is simply what is darker than INK_RATIO × 255; the paper floor kept wide borders dark)."""
+    small, _ = _prep.shrink(normalised_gray, _prep.ANALYSIS_LONG_SIDE)
+    border = _prep.border_mask(small < np.uint8(_prep.INK_RATIO * 255))
     if not border.any():
         return
     h, w = img.shape[:2]
@@ -110,20 +92,20 @@ def clean_page(img: np.ndarray, *, mode: CleanMode = "color", dpi: float | None 
 
     mode "color" keeps the input's channels (RGB stays RGB, grey stays grey); "gray" returns H×W;
     "bw" returns H×W with only 0 (ink) and 255 (paper), ready for CCITT G4. `dpi` scales the speck
-    size; when None it is inferred from the short side as if the page were A4 (210 mm).
+    size; when None (or ≤ 0) it is inferred from the short side as if the page were A4 (210 mm).
     The input is not modified; the output has the input's height and width.
     """
     if mode not in ("color", "gray", "bw"):
         raise ValueError(f"unknown clean mode {mode!r}")
-    gray = to_gray(img)
-    page = gray if mode != "color" or img.ndim == 2 else (img if img.shape[2] == 3 else img[:, :, :3])
-    if dpi is None:
-        dpi = _prep.assumed_dpi(gray.shape)
+    page = to_gray(img) if mode != "color" or img.ndim == 2 or img.shape[2] == 1 else img[:, :, :3]
+    if not dpi or dpi <= 0:
+        dpi = _prep.assumed_dpi(img.shape)
     out = _normalise(np.ascontiguousarray(page))
-    ink = cv2.threshold(to_gray(out), BW_THRESHOLD, 255, cv2.THRESH_BINARY_INV)[1]
+    out_gray = to_gray(out)
+    ink = cv2.threshold(out_gray, BW_THRESHOLD, 255, cv2.THRESH_BINARY_INV)[1]
     if mode == "bw":
         out = 255 - ink
     corners, block = _speck_blocks(ink, dpi)
     _whiten_blocks(out, corners, block)
-    _whiten_borders(out, gray)
+    _whiten_borders(out, out_gray)
     return out

@@ -14,6 +14,7 @@ MIN_INK_PIXELS = 400
 
 # Text lines run along the axis whose projection profile is sharper; a ratio below this is a tie.
 DIRECTION_TIE_RATIO = 1.5
+PROFILE_BLUR_MM = 0.5
 
 # Line anatomy, in units of the text's x-height (estimated as the median glyph-component height):
 CORE_WINDOW = 2.2  # half-window of the local maximum that x-height bands are measured against
@@ -40,16 +41,25 @@ class OrientationResult:
 
     degrees: 0, 90, 180 or 270 — how far the content is rotated clockwise as a viewer sees it;
         `rotate_orientation(img, degrees)` (a counter-clockwise turn by that much) makes it upright.
-    confidence: 0..1; ≥ 0.5 on normal text pages. Low on blank pages, pictures, tables of numbers and
-        scripts without Latin line anatomy; the caller should then ask Tesseract OSD.
+    confidence: 0..1; ≥ 0.5 (mostly 1.0) on Latin/Vietnamese text pages, even a few lines. Low on blank
+        pages, signatures, pictures and scripts without Latin line anatomy; the caller should then ask
+        Tesseract OSD.
     """
 
     degrees: int
     confidence: float
 
 
-def _sharpness(profile: np.ndarray) -> float:
-    d = np.diff(profile.astype(np.float64))
+def _line_sharpness(ink: np.ndarray, axis: int) -> float:
+    """How sharply ink is organised in lines along `axis` (1: horizontal lines, 0: vertical ones).
+
+    Sum of squared differences between neighbouring values of the ink profile across the lines, after a
+    blur of PROFILE_BLUR_MM: line-to-line structure (≥ 4 mm) stays, the stems of letters (≤ 1 mm),
+    which also show in the profile along the lines, go.
+    """
+    profile = np.asarray(ink.sum(axis=axis, dtype=np.int32), dtype=np.float32).reshape(-1, 1)
+    sigma = PROFILE_BLUR_MM * min(ink.shape) / 210.0
+    d = np.diff(cv2.GaussianBlur(profile, (1, 0), sigma).ravel().astype(np.float64))
     return float(np.dot(d, d))
 
 
@@ -139,7 +149,7 @@ def detect_orientation(gray: np.ndarray) -> OrientationResult:
     if np.count_nonzero(ink) < MIN_INK_PIXELS:
         return OrientationResult(0, 0.0)
     ink = ink.view(np.uint8)
-    along_rows, along_cols = _sharpness(ink.sum(axis=1)), _sharpness(ink.sum(axis=0))
+    along_rows, along_cols = _line_sharpness(ink, 1), _line_sharpness(ink, 0)
     vertical = along_cols > along_rows
     direction_ratio = max(along_rows, along_cols) / max(min(along_rows, along_cols), 1e-9)
     # A page whose content sits 90° clockwise is upright after a quarter turn counter-clockwise.
