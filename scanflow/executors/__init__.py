@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from scanflow.config import Settings
-from scanflow.errors import ConfigError
+from scanflow.errors import ConfigError, MissingDependencyError
 
 
 def make_executor(name: str, settings: Settings, workers: int):  # noqa: ANN201 - LocalExecutor | CeleryExecutor
@@ -13,5 +13,10 @@ def make_executor(name: str, settings: Settings, workers: int):  # noqa: ANN201 
 
         return LocalExecutor(workers)
     if name == "celery":
-        raise ConfigError("executor 'celery' is not available in this version")
+        try:
+            from scanflow.executors.celery import CeleryExecutor
+        except ImportError as exc:
+            raise MissingDependencyError(f"executor 'celery' needs: pip install 'scanflow[scale]' ({exc})") from None
+
+        return CeleryExecutor(settings, workers)
     raise ConfigError(f"unknown executor {name!r}: expected local or celery")

@@ -2,6 +2,7 @@
 
 from alembic import context
 
+from scanflow.store import intake, maintenance, quality, users  # noqa: F401 - their tables and indexes
 from scanflow.store.models import Base
 
 engine = context.config.attributes["engine"]
