@@ -306,8 +306,15 @@ class Pipeline:
                 queue.append(prepared)
                 yield from prepared.tasks
 
+        yield from self._stream(tasks(), queue)
+
+    def _stream(self, tasks: Iterator[PageTask], queue: deque[_Prepared]) -> Iterator[Outcome]:
+        """Run TASKS on the executor; yield each queued dossier's outcome, in order, once its pages are back.
+
+        TASKS appends each dossier to QUEUE before yielding its pages, so results always have a dossier.
+        """
         try:
-            for result in self.executor.map_pages(tasks()):
+            for result in self.executor.map_pages(tasks):
                 while queue and queue[0].complete:
                     yield self._finish(queue.popleft())
                 head = next(p for p in queue if not p.complete)

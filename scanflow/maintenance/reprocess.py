@@ -554,20 +554,7 @@ class Reprocessor(Pipeline):
                 queue.append(prepared)
                 yield from prepared.tasks
 
-        try:
-            for result in self.executor.map_pages(tasks()):
-                while queue and queue[0].complete:
-                    yield self._finish(queue.popleft())
-                head = next(p for p in queue if not p.complete)
-                head.results.append(result)
-                if self.on_page is not None:
-                    self.on_page(result)
-                while queue and queue[0].complete:
-                    yield self._finish(queue.popleft())
-            while queue:
-                yield self._finish(queue.popleft())
-        finally:
-            self._finish_batch()
+        yield from self._stream(tasks(), queue)
 
 
 def _remove_empty_parents(folder: Path, stop: Path) -> None:
