@@ -29,7 +29,7 @@ from tests.conftest import SCANFLOW
 
 PG_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432"
 PG_ADMIN = "host=127.0.0.1 port=5432 user=postgres dbname=postgres"
-BROKER = "redis://127.0.0.1:6379/13"  # a database of its own: flushed by the tests, used by nothing else
+BROKER = "redis://127.0.0.1:6379/13"  # each test gets its own namespace in it: concurrent runs never meet
 VISIBILITY_TIMEOUT = 30  # seconds before a dead worker's page goes to another worker
 
 
@@ -78,13 +78,20 @@ def pg_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, pg_url: str) -> Pat
 
 @pytest.fixture
 def broker(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    """The test broker, emptied before and after, exported with a short visibility timeout."""
-    client = redis.Redis.from_url(BROKER)
-    client.flushdb()
+    """The test broker under a namespace of this test's own (removed afterwards), with a short visibility timeout.
+
+    Other runs of the same tests (CI in another checkout, another engineer) may use the same Redis at the same
+    time: without the namespace their workers would take this test's pages.
+    """
+    name = f"scanflow-test-{uuid.uuid4().hex[:12]}"
     monkeypatch.setenv("SCANFLOW_BROKER_URL", BROKER)
+    monkeypatch.setenv("SCANFLOW_BROKER_NAMESPACE", name)
     monkeypatch.setenv("SCANFLOW_VISIBILITY_TIMEOUT", str(VISIBILITY_TIMEOUT))
     yield BROKER
-    client.flushdb()
+    client = redis.Redis.from_url(BROKER)
+    keys = list(client.scan_iter(match=f"{name}:*"))
+    if keys:
+        client.delete(*keys)
     client.close()
 
 

@@ -22,6 +22,7 @@ log = logging.getLogger("scanflow.executors.celery")
 MIN_WINDOW = 32  # pages in flight: enough to keep a room of workers busy while the submitter writes PDFs
 POLL_SECONDS = 5.0
 NAG_SECONDS = 60.0  # how often to say that results are slow to come
+GIVE_UP_SECONDS = 300.0  # no worker answering at all for this long: stop waiting and say so
 
 
 class CeleryExecutor:
@@ -31,8 +32,10 @@ class CeleryExecutor:
     so a page redelivered after a worker died is simply done again and its dossier is still finished once.
     """
 
-    def __init__(self, settings: Settings, workers: int = 0, *, window: int = 0) -> None:
+    def __init__(self, settings: Settings, workers: int = 0, *, window: int = 0,
+                 give_up: float = GIVE_UP_SECONDS) -> None:
         self.home = settings.home
+        self.give_up = give_up
         self.workers = max(1, workers)  # what the caller sizes its batches by; the workers themselves may be more
         self.broker = broker_url(settings.broker_url)
         self.window = window or max(MIN_WINDOW, 4 * workers)
@@ -60,19 +63,36 @@ class CeleryExecutor:
             raise ConfigError(f"cannot send work to the task broker {self._where()}: {exc}") from None
         self._pending.append((task, handle))
 
+    def _workers_answer(self) -> bool:
+        try:
+            return bool(self.app.control.ping(timeout=2.0, limit=1))
+        except OperationalError:
+            return False
+
     def _wait(self, task: PageTask, handle: AsyncResult) -> PageResult:
+        """The result of one task. A dead worker's task comes back by itself (redelivery), so this waits for as
+        long as some worker is alive; only when none has answered for `give_up` seconds does it raise."""
         started = time.monotonic()
-        nagged = started
+        checked = seen = started
+        every = min(NAG_SECONDS, self.give_up / 3)
         while True:
             try:
-                value = handle.get(timeout=POLL_SECONDS, propagate=False)
+                value = handle.get(timeout=min(POLL_SECONDS, every), propagate=False)
                 break
             except CeleryTimeout:
                 now = time.monotonic()
-                if now - nagged >= NAG_SECONDS:
-                    nagged = now
-                    log.warning("page %s: no result after %.0f s; waiting for a worker on %s",
-                                task.seq, now - started, self._where())
+                if now - checked < every:
+                    continue
+                checked = now
+                if self._workers_answer():
+                    seen = now
+                elif now - seen >= self.give_up:
+                    raise ConfigError(
+                        f"no scanflow worker has answered on {self._where()} for {now - seen:.0f} s; "
+                        f"{len(self._pending)} pages were waiting: start workers and run again"
+                    ) from None
+                log.warning("page %s: no result after %.0f s; waiting for a worker on %s",
+                            task.seq, now - started, self._where())
         try:
             if handle.successful() and isinstance(value, dict):
                 return decode_result(value, self.home)

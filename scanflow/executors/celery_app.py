@@ -38,6 +38,14 @@ def broker_url(configured: str = "") -> str:
     return configured or os.environ.get("SCANFLOW_BROKER_URL") or DEFAULT_BROKER
 
 
+def namespace() -> str:
+    """Prefix of every Redis key and channel scanflow uses ($SCANFLOW_BROKER_NAMESPACE, default none), so that
+    several installations (production and a test one, two offices) can share one Redis without seeing each
+    other's pages or workers."""
+    value = os.environ.get("SCANFLOW_BROKER_NAMESPACE", "").strip()
+    return f"{value}:" if value and not value.endswith(":") else value
+
+
 def visibility_timeout() -> int:
     """Seconds before an unacknowledged page task is redelivered ($SCANFLOW_VISIBILITY_TIMEOUT, default 600)."""
     raw = os.environ.get("SCANFLOW_VISIBILITY_TIMEOUT", "")
@@ -160,6 +168,7 @@ def _single_threaded(**_kwargs: Any) -> None:
 def make_app(broker: str = "") -> Celery:
     """A Celery app on BROKER (results on the same Redis) with the page task registered."""
     url = broker_url(broker)
+    prefix = {"global_keyprefix": namespace()} if namespace() else {}
     app = Celery("scanflow", broker=url, backend=url, set_as_current=False)
     app.conf.update(
         task_serializer="json",
@@ -175,8 +184,9 @@ def make_app(broker: str = "") -> Celery:
             "visibility_timeout": visibility_timeout(),
             "unacked_restore_interval": RESTORE_INTERVAL,
             "unacked_restore_throttle": 1,
+            **prefix,
         },
-        result_backend_transport_options={"visibility_timeout": visibility_timeout()},
+        result_backend_transport_options={"visibility_timeout": visibility_timeout(), **prefix},
         worker_send_task_events=False,
     )
     # resultrepr_maxsize: the worker's log line must not carry the page's text (documents stay on the premises).

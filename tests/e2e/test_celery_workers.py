@@ -53,6 +53,35 @@ def test_no_worker_is_a_clear_error(home: Path, broker: str, tmp_path: Path) -> 
     assert "no scanflow worker answers" in done.stderr and "Traceback" not in done.stderr
 
 
+def test_waiting_ends_when_every_worker_is_gone(home: Path, broker: str, tmp_path: Path) -> None:
+    from scanflow.config import load_profile, load_settings
+    from scanflow.errors import ConfigError
+    from scanflow.executors.celery import CeleryExecutor
+    from scanflow.intake.sources import inspect_input
+
+    (source,) = inspect_input(text_dossier(tmp_path / "in" / "a", 1, "A"), default_dpi=200, max_megapixels=200,
+                              existing_text="redo")
+    work = home / "work" / "hs-0-test"
+    work.mkdir()
+    profile = load_profile("thads", home)
+    tasks = [PageTask(seq=n, source=source.path, kind=source.kind, frame=0, dpi=200.0, work_dir=work,
+                      image=profile.image, ocr=profile.ocr) for n in range(1, 7)]
+    worker = Worker(tmp_path / "worker.log")
+    try:
+        worker.wait_ready()
+        executor = CeleryExecutor(load_settings(home), 1, give_up=6)
+        results = executor.map_pages(tasks)
+        assert next(results).error is None  # while the worker is there, pages come back
+        worker.kill()
+        started = time.monotonic()
+        with pytest.raises(ConfigError, match="no scanflow worker has answered"):
+            list(results)
+        assert time.monotonic() - started < 30
+        executor.close(cancel=True)
+    finally:
+        worker.kill()
+
+
 def test_two_workers_one_killed_mid_task(pg_home: Path, broker: str, tmp_path: Path) -> None:
     inputs = [case_dossier(tmp_path / "in" / "hs1", "HS-2025-0301", 2, "1")]
     inputs += [text_dossier(tmp_path / "in" / f"hs{n}", 2, str(n)) for n in (2, 3, 4)]
