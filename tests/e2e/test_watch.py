@@ -148,7 +148,9 @@ def test_slow_writer_and_write_then_rename_are_taken_only_when_complete(home: Pa
         records = {r["input"]: (t, r) for t, r in service.take(2)}
         arrived, slow = records["máy quét chậm.tif"]
         assert slow["status"] == "archived" and slow["pages"] == 1, slow
-        assert arrived - written >= 2.0  # never before the file had been still for settle-seconds
+        # never before the file had been still for settle-seconds (measured from its mtime, which the
+        # clock here reads a little after the write: allow that slack, far less than the 1 s between chunks)
+        assert arrived - written >= 1.5
         assert records["đổi tên.png"][1]["status"] == "archived"
         _wait_until(lambda: not _files(inbox))  # both cleared from the inbox once committed
         masters = {_digest(p) for p in _files(home / "originals")}
