@@ -27,12 +27,12 @@ SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432"
 
 @pytest.fixture()
 def pg_url() -> Iterator[str]:
-    psycopg = pytest.importorskip("psycopg")
+    import psycopg
     name = f"scanflow_register_{uuid.uuid4().hex[:10]}"
     try:
         admin = psycopg.connect("host=127.0.0.1 port=5432 user=postgres dbname=postgres", autocommit=True)
     except psycopg.OperationalError as exc:
-        pytest.skip(f"PostgreSQL not reachable: {exc}")
+        pytest.fail(f"PostgreSQL not reachable (scripts/services.sh starts it): {exc}")
     admin.execute(f'CREATE DATABASE "{name}"')
     try:
         yield f"{SERVER}/{name}"

@@ -24,6 +24,7 @@ import urllib.request
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import playwright.sync_api as playwright_api
 import pytest
 
 from samples.synth import generate
@@ -31,7 +32,6 @@ from scanflow.search import exact_key, folded_key
 from tests.conftest import SCANFLOW
 
 pytestmark = pytest.mark.e2e
-playwright_api = pytest.importorskip("playwright.sync_api")
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
